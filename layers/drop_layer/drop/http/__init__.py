@@ -1,0 +1,1 @@
+"""HTTP edge: resolver factory, envelope, request parsing, error mapping."""

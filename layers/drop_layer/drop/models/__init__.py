@@ -1,0 +1,1 @@
+"""Typed request and response models (pydantic), shared by every route group."""

@@ -1,0 +1,50 @@
+"""Rate limiting with counters in Postgres (DESIGN §6.4), shared by every Lambda instance.
+
+Fixed one-minute windows counted with one atomic upsert; the previous window is weighted by how much
+of it still overlaps the last 60 seconds, which approximates a sliding window without a row per hit.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+from drop.db import get_db
+from drop.errors import RateLimited
+
+WINDOW_SECONDS = 60
+
+_HIT = """
+WITH hit AS (
+    INSERT INTO rate_limits (bucket, window_start, count)
+    VALUES (%(bucket)s, date_bin('60 seconds', now(), timestamptz 'epoch'), 1)
+    ON CONFLICT (bucket, window_start) DO UPDATE SET count = rate_limits.count + 1
+    RETURNING count, window_start
+)
+SELECT hit.count AS current,
+       coalesce(prev.count, 0) AS previous,
+       extract(epoch FROM now() - hit.window_start)::float8 AS elapsed
+FROM hit
+LEFT JOIN rate_limits prev
+       ON prev.bucket = %(bucket)s AND prev.window_start = hit.window_start - interval '60 seconds'
+"""
+
+
+def hit(bucket: str, limit: int) -> None:
+    """Count one request against `bucket`; raise RateLimited once more than `limit` fall in a minute."""
+    row = get_db().fetch_one(_HIT, {"bucket": bucket})
+    assert row is not None
+    current, previous, elapsed = int(row["current"]), int(row["previous"]), float(row["elapsed"])
+    overlap = max(0.0, 1.0 - elapsed / WINDOW_SECONDS)
+    if current + previous * overlap <= limit:
+        return
+    if current > limit or previous == 0:
+        retry_after = WINDOW_SECONDS - elapsed
+    else:
+        # Seconds until enough of the previous window has slid out of the last minute.
+        retry_after = WINDOW_SECONDS * (1 - (limit - current) / previous) - elapsed
+    raise RateLimited(math.ceil(max(1.0, retry_after)))
+
+
+def purge_before(cutoff: datetime) -> int:
+    return get_db().execute("DELETE FROM rate_limits WHERE window_start < %s", (cutoff,))

@@ -1,0 +1,1 @@
+"""One Powertools Router per route group; each function includes only its own."""
