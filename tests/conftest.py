@@ -14,23 +14,23 @@ os.environ.update(
     POWERTOOLS_SERVICE_NAME="drop",
     POWERTOOLS_LOG_LEVEL="WARNING",
     AWS_ACCESS_KEY_ID="testing",
-    AWS_SECRET_ACCESS_KEY="testing",  # noqa: S105 - moto's fake credentials
-    AWS_SESSION_TOKEN="testing",  # noqa: S105
+    AWS_SECRET_ACCESS_KEY="testing",
+    AWS_SESSION_TOKEN="testing",
     AWS_DEFAULT_REGION="eu-north-1",
     SERVICE_MODE="test",
     COOKIE_SECURE="true",
 )
 os.environ.pop("AWS_ENDPOINT_URL", None)
 
-import pytest  # noqa: E402
-from moto import mock_aws  # noqa: E402
+import pytest
+from moto import mock_aws
 
-from drop import flags as drop_flags  # noqa: E402
-from drop.db import reset_db  # noqa: E402
-from drop.secrets import reset_secrets  # noqa: E402
-from drop.settings import reset_settings  # noqa: E402
-from tests.support.flags import FakeFlagStore  # noqa: E402
-from tests.support.postgres import clone, create_template, drop_database, postgres_admin_url, with_dbname  # noqa: E402
+from drop import flags as drop_flags
+from drop.db import reset_db
+from drop.secrets import reset_secrets
+from drop.settings import reset_settings
+from tests.support.flags import FakeFlagStore
+from tests.support.postgres import clone, create_template, drop_database, postgres_admin_url, with_dbname
 
 EXTERNAL_DATABASE_URL = os.environ.pop("DATABASE_URL", None)
 
@@ -70,7 +70,9 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
 
         sqs = boto3.client("sqs")
         dlq_url = sqs.create_queue(QueueName="drop-settlement-dlq")["QueueUrl"]
-        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
         queue_url = sqs.create_queue(
             QueueName="drop-settlement",
             Attributes={

@@ -48,7 +48,9 @@ def create_template(admin_url: str) -> str:
 def clone(admin_url: str, template: str) -> str:
     name = f"drop_test_{secrets.token_hex(6)}"
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template)))
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(template))
+        )
     return name
 
 

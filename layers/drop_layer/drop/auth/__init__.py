@@ -1,0 +1,1 @@
+"""Authentication: session tokens (HS256 JWT naming a session row) and the authenticated-user context."""
