@@ -1,0 +1,1 @@
+"""Drop's Docker-free local runtime (`make dev`): embedded Postgres, moto, flags, SAM's own gateway."""
