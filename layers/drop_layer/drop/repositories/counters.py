@@ -10,11 +10,18 @@ from drop.db import Cursor, get_db
 def bump(cur: Cursor, scope: str, names: Iterable[str], delta: int) -> None:
     """Add `delta` to each counter, inside the caller's transaction so counts move with the rows."""
     for name in names:
-        cur.execute(
-            "INSERT INTO counters (scope, name, value) VALUES (%s, %s, %s) "
-            "ON CONFLICT (scope, name) DO UPDATE SET value = counters.value + EXCLUDED.value",
-            (scope, name, delta),
-        )
+        if delta >= 0:
+            cur.execute(
+                "INSERT INTO counters (scope, name, value) VALUES (%s, %s, %s) "
+                "ON CONFLICT (scope, name) DO UPDATE SET value = counters.value + EXCLUDED.value",
+                (scope, name, delta),
+            )
+        else:
+            # Not an upsert: CHECK (value >= 0) is tested on the proposed INSERT row before ON CONFLICT.
+            cur.execute(
+                "UPDATE counters SET value = GREATEST(value + %s, 0) WHERE scope = %s AND name = %s",
+                (delta, scope, name),
+            )
 
 
 def read(scope: str, name: str) -> int:
