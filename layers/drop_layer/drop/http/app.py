@@ -39,9 +39,20 @@ def build_app(*routers: Router) -> APIGatewayRestResolver:
             unavailable = ServiceUnavailable()
             logger.warning("database unavailable", extra={"error": type(exc).__name__})
             return error(unavailable.status, unavailable.code, unavailable.message)
-        # Log the whole story under the correlation id; tell the client only the id.
+        # Log under the correlation id; tell the client only the id. A database error's text can quote
+        # row contents (DETAIL: Failing row contains …), so for those only the type and SQLSTATE are logged.
         correlation_id = logger.get_correlation_id() or "unknown"
-        logger.exception("unhandled error", extra={"correlation_id": correlation_id})
+        if _is_database_error(exc):
+            logger.error(
+                "unhandled database error",
+                extra={
+                    "correlation_id": correlation_id,
+                    "error_type": type(exc).__name__,
+                    "sqlstate": getattr(exc, "sqlstate", None),
+                },
+            )
+        else:
+            logger.exception("unhandled error", extra={"correlation_id": correlation_id})
         return error(
             500,
             "internal_error",
@@ -50,6 +61,12 @@ def build_app(*routers: Router) -> APIGatewayRestResolver:
         )
 
     return app
+
+
+def _is_database_error(exc: Exception) -> bool:
+    import psycopg
+
+    return isinstance(exc, psycopg.Error)
 
 
 def _is_database_outage(exc: Exception) -> bool:
