@@ -18,6 +18,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from local.aws import provision, start_moto
+from local.bankid import bankid_env, start_bankid_provider
 from local.database import prepare_database, start_database
 from local.flags_server import FlagsServer
 from local.gateway import Gateway, InProcessRunner, function_specs, load_stacks
@@ -54,6 +55,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--flags-file", type=Path, default=ROOT / "local" / "flags.json")
     parser.add_argument("--moto-port", type=int, default=0)
     parser.add_argument("--flags-port", type=int, default=2772)
+    parser.add_argument("--bankid-port", type=int, default=3001, help="local BankID provider (0: free port)")
     parser.add_argument("--no-poller", action="store_true", help="no SQS consumer and no outbox schedule")
     return parser.parse_args(argv)
 
@@ -105,6 +107,11 @@ def main(argv: list[str] | None = None) -> int:
         running.callback(runner.close)
         gateway = Gateway(stacks, runner, args.host, args.port, ROOT)
         os.environ.setdefault("APP_URL", f"{gateway.url}/")
+
+        # BankID: the stand-in OIDC provider, on its own thread (the auth handler calls it back).
+        bankid = start_bankid_provider(args.host, args.bankid_port)
+        running.callback(bankid.stop)
+        os.environ.update(bankid_env(bankid, gateway.url))
         gateway.start()
         running.callback(gateway.stop)
 
@@ -117,8 +124,9 @@ def main(argv: list[str] | None = None) -> int:
             f"\nDrop is running on {gateway.url}  ({gateway.routes} routes from template.yaml)\n"
             f"  database  {database}\n"
             f"  flags     {args.flags_file}  (edits apply live, served on {flags.url})\n"
+            f"  BankID    {bankid.issuer}  (persons: approved, pending, rejected, noaccount, approved2)\n"
             f"  AWS       moto on {moto_url}  (queue {aws.queue_url.rsplit('/', 1)[-1]}, secret drop/jwt)\n"
-            "  sign in   BankID test persons: see README\n"
+            "  sign in   GET /api/auth/bankid, then open redirectUrl + '&login_hint=approved' (README)\n"
             "Ctrl-C stops everything; the data stays for the next run.\n",
             flush=True,
         )

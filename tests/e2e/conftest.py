@@ -121,6 +121,7 @@ def runtime() -> Iterator[Runtime]:
     log = home / "runtime.log"
     command = [
         sys.executable, "-m", "local.dev", "--port", str(port), "--flags-port", str(free_port()),
+        "--bankid-port", "0",
         "--data-dir", str(home / "data"), "--flags-file", str(flags_file),
     ]  # fmt: skip
     with log.open("wb") as out:

@@ -7,13 +7,11 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
+from drop.business_days import easter_sunday, is_business_day, public_holidays
 from drop.norway import (
     InvalidNorwegianNumber,
-    easter_sunday,
-    is_business_day,
     next_business_day_at,
     period_start,
-    public_holidays,
     validate_account_number,
     validate_org_number,
 )

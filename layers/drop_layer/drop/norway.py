@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
-from functools import cache
 
+from drop.business_days import is_business_day
 from drop.clock import OSLO
 
 # Brønnøysundregistrene's weights for the 9th digit of an organisation number.
@@ -53,32 +53,6 @@ def validate_account_number(value: str) -> str:
     if not _check_digit_holds(digits, ACCOUNT_NUMBER_WEIGHTS):
         raise InvalidNorwegianNumber("is not a valid Norwegian account number (check digit)")
     return f"{digits[:4]}.{digits[4:6]}.{digits[6:]}"
-
-
-def easter_sunday(year: int) -> date:
-    """Gregorian Easter (the anonymous Gregorian algorithm, Meeus/Jones/Butcher)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    g = (8 * b + 13) // 25
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    m = (32 + 2 * e + 2 * i - h - k) % 7
-    n = (a + 11 * h + 22 * m) // 451
-    month, day = divmod(h + m - 7 * n + 114, 31)
-    return date(year, month, day + 1)
-
-
-@cache
-def public_holidays(year: int) -> frozenset[date]:
-    """The Norwegian public holidays (helligdager plus 1 and 17 May)."""
-    easter = easter_sunday(year)
-    movable = (-3, -2, 0, 1, 39, 49, 50)  # Maundy Thu, Good Fri, Easter, Easter Mon, Ascension, Whitsun
-    fixed = (date(year, 1, 1), date(year, 5, 1), date(year, 5, 17), date(year, 12, 25), date(year, 12, 26))
-    return frozenset(fixed) | {easter + timedelta(days=offset) for offset in movable}
-
-
-def is_business_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in public_holidays(day.year)
 
 
 def next_business_day_at(now: datetime, at: time) -> date:

@@ -46,6 +46,7 @@ def api_handler(handler: Handler) -> Handler:
 
 def worker_handler(handler: Handler) -> Handler:
     """Same order for non-HTTP functions (SQS, schedule, custom resource)."""
+
     def build() -> Handler:
         return logger.inject_lambda_context(metrics.log_metrics(get_tracer().capture_lambda_handler(handler)))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from http.cookies import CookieError, SimpleCookie
 
 from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
 
@@ -24,33 +23,49 @@ class AuthUser:
     kyc_status: str
     session_id: str
     client: str
+    via: str = "cookie"  # how the token came: "cookie" or "bearer"
 
 
-def _cookie_token(event: BaseProxyEvent) -> str | None:
-    header = event.headers.get("cookie") or event.headers.get("Cookie")
-    if not header:
-        return None
-    try:
-        jar = SimpleCookie()
-        jar.load(header)
-    except CookieError:
-        return None
-    morsel = jar.get(COOKIE_NAME)
-    return morsel.value if morsel and morsel.value else None
+def cookie_value(event: BaseProxyEvent, name: str) -> str | None:
+    """One cookie from the request, or None.
+
+    Parsed by hand: `http.cookies.SimpleCookie` silently drops every cookie once it meets one it
+    dislikes (a space, a quote, a non-ASCII byte set by some other app on the domain).
+    """
+    multi = {k.lower(): v for k, v in (event.get("multiValueHeaders") or {}).items()}
+    headers = multi.get("cookie") or [event.headers.get("cookie") or ""]
+    for header in headers:
+        for pair in (header or "").split(";"):
+            key, sep, value = pair.partition("=")
+            if sep and key.strip() == name:
+                value = value.strip()
+                if len(value) >= 2 and value[0] == value[-1] == '"':
+                    value = value[1:-1]
+                if value:
+                    return value
+    return None
+
+
+def credential_from(event: BaseProxyEvent) -> tuple[str, str] | None:
+    """("bearer" | "cookie", token): an Authorization Bearer header wins over the cookie."""
+    authorization = event.headers.get("authorization") or ""
+    scheme, _, value = authorization.strip().partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return "bearer", value.strip()
+    token = cookie_value(event, COOKIE_NAME)
+    return ("cookie", token) if token else None
 
 
 def token_from(event: BaseProxyEvent) -> str | None:
-    authorization = event.headers.get("authorization") or event.headers.get("Authorization") or ""
-    scheme, _, value = authorization.partition(" ")
-    if scheme.lower() == "bearer" and value.strip():
-        return value.strip()
-    return _cookie_token(event)
+    credential = credential_from(event)
+    return credential[1] if credential else None
 
 
 def authenticate(event: BaseProxyEvent) -> AuthUser:
-    token = token_from(event)
-    if not token:
+    credential = credential_from(event)
+    if credential is None:
         raise Unauthorized("Authentication required")
+    via, token = credential
     claims = verify_token(token)
     row = sessions.active_user(claims.session_id, claims.user_id)
     if row is None:
@@ -64,4 +79,5 @@ def authenticate(event: BaseProxyEvent) -> AuthUser:
         kyc_status=row["kyc_status"],
         session_id=row["session_id"],
         client=row["client"],
+        via=via,
     )

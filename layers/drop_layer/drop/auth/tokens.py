@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
@@ -65,8 +65,6 @@ def verify_token(token: str) -> TokenClaims:
         raise Unauthorized("Invalid or expired token") from exc
     if not isinstance(claims.get("sid"), str) or not isinstance(claims.get("sub"), str):
         raise Unauthorized("Invalid token")
-    from datetime import UTC
-
     return TokenClaims(
         user_id=claims["sub"],
         session_id=claims["sid"],

@@ -24,7 +24,8 @@ def make_cookie(name: str, value: str, *, max_age: int, path: str = "/") -> Cook
 
 
 def session_cookie(token: str, expires_at: datetime) -> Cookie:
-    return make_cookie(COOKIE_NAME, token, max_age=max(0, int((expires_at - utcnow()).total_seconds())))
+    # Rounded, not truncated: a token issued a few ms ago still has its full 24 h (Max-Age=86400).
+    return make_cookie(COOKIE_NAME, token, max_age=max(0, round((expires_at - utcnow()).total_seconds())))
 
 
 def cleared_cookie(name: str = COOKIE_NAME) -> Cookie:

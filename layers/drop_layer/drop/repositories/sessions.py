@@ -28,8 +28,10 @@ def active_user(session_id: str, user_id: str) -> dict[str, Any] | None:
     )
 
 
-def revoke(cur: Cursor, session_id: str) -> None:
+def revoke(cur: Cursor, session_id: str) -> int:
+    """1 when this call revoked the session, 0 when it was already revoked (e.g. a concurrent refresh)."""
     cur.execute("UPDATE sessions SET revoked_at = now() WHERE id = %s AND revoked_at IS NULL", (session_id,))
+    return cur.rowcount
 
 
 def revoke_all(cur: Cursor, user_id: str) -> int:
