@@ -34,7 +34,7 @@ test: lint typecheck sam-validate
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
-	$(BIN)/python -m pytest benchmarks -p no:cacheprovider --benchmark-only -q
+	$(BIN)/python benchmarks/list_scaling.py
 
 build: $(STAMP)
 	$(BIN)/sam build

@@ -5,12 +5,13 @@ from __future__ import annotations
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from pydantic import ValidationError
 
 from drop.errors import DomainError, ServiceUnavailable
 from drop.http.envelope import error
 from drop.http.json import dumps, loads
-from drop.http.request import validation_details
+from drop.http.request import json_body, validation_details
 from drop.observability import logger
 
 
@@ -18,6 +19,7 @@ def build_app(*routers: Router) -> APIGatewayRestResolver:
     app = APIGatewayRestResolver(serializer=dumps, json_body_deserializer=loads)
     for router in routers:
         app.include_router(router)
+    app.use(middlewares=[reject_malformed_json])
 
     @app.exception_handler(DomainError)
     def on_domain_error(exc: DomainError) -> Response[str]:
@@ -61,6 +63,14 @@ def build_app(*routers: Router) -> APIGatewayRestResolver:
         )
 
     return app
+
+
+def reject_malformed_json(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[str]:
+    """A body that is not JSON is a 400 on every route, before authentication or anything else runs."""
+    event = app.current_event
+    if event.http_method in ("POST", "PUT", "PATCH") and event.body and event.body.strip():
+        json_body(event)  # raises BadRequest
+    return next_middleware(app)
 
 
 def _is_database_error(exc: Exception) -> bool:
