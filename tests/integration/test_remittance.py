@@ -188,3 +188,14 @@ def test_the_eleventh_remittance_in_a_minute_is_429() -> None:
         .status
         == 201
     )
+
+
+def test_failed_attempts_do_not_use_up_the_payment_limit() -> None:
+    # Given a user whose first 12 attempts all fail for want of money
+    user = make_user(balances=(Decimal("50.00"),))
+    api = TransactionsApi(user.cookie)
+    recipient_id = make_recipient(user.id)
+    failed = [api.remittance({"recipientId": recipient_id, "amount": 1000}).status for _ in range(12)]
+    # When they then send what they can afford / Then it goes through: the limit counts payments made
+    assert failed == [402] * 12
+    assert api.remittance({"recipientId": recipient_id, "amount": 10}).status == 201

@@ -5,19 +5,10 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
-import pytest
-
 from drop.db import get_db
-from drop.routes import transactions as transaction_routes
 from tests.support.lambda_invoke import ApiResponse
 from tests.support.money import TransactionsApi, make_recipient
 from tests.support.users import balance_of, make_user
-
-
-@pytest.fixture(autouse=True)
-def _no_rate_limit_in_the_way(monkeypatch: pytest.MonkeyPatch) -> None:
-    # 20 requests in a second would meet the 10-a-minute limit first; the limit has its own tests.
-    monkeypatch.setattr(transaction_routes, "PAYMENTS_PER_MINUTE", 1000)
 
 
 def _in_parallel(count: int, call: object) -> list[ApiResponse]:

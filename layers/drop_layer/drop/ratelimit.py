@@ -30,11 +30,45 @@ LEFT JOIN rate_limits prev
 """
 
 
+_PEEK = """
+SELECT coalesce(sum(count) FILTER (WHERE window_start = w.start), 0) AS current,
+       coalesce(sum(count) FILTER (WHERE window_start = w.start - interval '60 seconds'), 0) AS previous,
+       extract(epoch FROM now() - w.start)::float8 AS elapsed
+FROM (SELECT date_bin('60 seconds', now(), timestamptz 'epoch') AS start) w
+LEFT JOIN rate_limits r
+       ON r.bucket = %(bucket)s AND r.window_start IN (w.start, w.start - interval '60 seconds')
+GROUP BY w.start
+"""
+
+_RECORD = """
+INSERT INTO rate_limits (bucket, window_start, count)
+VALUES (%(bucket)s, date_bin('60 seconds', now(), timestamptz 'epoch'), 1)
+ON CONFLICT (bucket, window_start) DO UPDATE SET count = rate_limits.count + 1
+"""
+
+
 def hit(bucket: str, limit: int) -> None:
     """Count one request against `bucket`; raise RateLimited once more than `limit` fall in a minute."""
     row = get_db().fetch_one(_HIT, {"bucket": bucket})
     assert row is not None
-    current, previous, elapsed = int(row["current"]), int(row["previous"]), float(row["elapsed"])
+    _enforce(int(row["current"]), int(row["previous"]), float(row["elapsed"]), limit)
+
+
+def check(bucket: str, limit: int) -> None:
+    """Raise RateLimited when `limit` events were already recorded in the last minute; records nothing.
+
+    For limits on outcomes rather than requests (payments made), paired with `record()` on success.
+    """
+    row = get_db().fetch_one(_PEEK, {"bucket": bucket})
+    assert row is not None
+    _enforce(int(row["current"]) + 1, int(row["previous"]), float(row["elapsed"]), limit)
+
+
+def record(bucket: str) -> None:
+    get_db().execute(_RECORD, {"bucket": bucket})
+
+
+def _enforce(current: int, previous: int, elapsed: float, limit: int) -> None:
     overlap = max(0.0, 1.0 - elapsed / WINDOW_SECONDS)
     if current + previous * overlap <= limit:
         return

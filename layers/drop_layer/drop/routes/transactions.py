@@ -16,12 +16,28 @@ from drop.services.transactions import get_transaction, list_transactions, recei
 
 router = Router()
 
-PAYMENTS_PER_MINUTE = 10  # DESIGN §6.4, per user, for each of remittance and QR payment
+# DESIGN §6.4: 10 remittances and 10 QR payments a minute per user. Counted on payments made, so a burst
+# of attempts that fail (402, 422) does not lock the user out; attempts have their own, looser bound.
+PAYMENTS_PER_MINUTE = 10
+PAYMENT_ATTEMPTS_PER_MINUTE = 60
 DISCLOSURES_PER_MINUTE = 60  # not in the spec: each disclosure stores a quote, so it is bounded too
 
 
 def _idempotency_key() -> str | None:
     return idempotency.check_key(router.current_event.headers.get("Idempotency-Key"))
+
+
+def _limited(kind: str, user_id: str) -> str:
+    ratelimit.hit(f"{kind}-attempts:user:{user_id}", PAYMENT_ATTEMPTS_PER_MINUTE)
+    bucket = f"{kind}:user:{user_id}"
+    ratelimit.check(bucket, PAYMENTS_PER_MINUTE)
+    return bucket
+
+
+def _made(bucket: str, outcome: idempotency.Outcome) -> Response[str]:
+    if outcome.status == 201 and not outcome.replayed:
+        ratelimit.record(bucket)
+    return _sent(outcome)
 
 
 def _sent(outcome: idempotency.Outcome) -> Response[str]:
@@ -67,14 +83,14 @@ def post_disclosure() -> Response[str]:
 @router.post("/api/transactions/remittance")
 def post_remittance() -> Response[str]:
     user = authenticate(router.current_event)
-    ratelimit.hit(f"remittance:user:{user.id}", PAYMENTS_PER_MINUTE)
+    bucket = _limited("remittance", user.id)
     request = parse_body(router.current_event, RemittanceIn)
-    return _sent(create_remittance(user, request, _idempotency_key()))
+    return _made(bucket, create_remittance(user, request, _idempotency_key()))
 
 
 @router.post("/api/transactions/qr-payment")
 def post_qr_payment() -> Response[str]:
     user = authenticate(router.current_event)
-    ratelimit.hit(f"qr:user:{user.id}", PAYMENTS_PER_MINUTE)
+    bucket = _limited("qr", user.id)
     request = parse_body(router.current_event, QrPaymentIn)
-    return _sent(create_qr_payment(user, request, _idempotency_key()))
+    return _made(bucket, create_qr_payment(user, request, _idempotency_key()))
