@@ -52,8 +52,13 @@ def test_both_are_410_gone_pointing_to_bankid_by_default(call: Any) -> None:
     assert get_db().fetch_one("SELECT count(*) AS n FROM users") == {"n": 0}
 
 
-def test_410_even_for_a_body_that_is_not_json() -> None:
-    assert register(raw="{nope").status == 410 and login(raw="").status == 410
+def test_410_even_for_a_body_that_would_fail_validation() -> None:
+    assert register(raw='{"email": 1}').status == 410 and login(raw="").status == 410
+
+
+def test_malformed_json_is_400_before_anything_else() -> None:
+    # The edge rule of every body route (a body of `{` is a 400 envelope), flag or no flag.
+    assert register(raw="{nope").status == 400
 
 
 # --- register, flag on -------------------------------------------------------------------------------
@@ -160,7 +165,7 @@ def test_a_concurrent_duplicate_that_passes_the_first_check_is_still_409(
 
 @pytest.mark.usefixtures("legacy")
 def test_the_11th_register_in_a_minute_from_one_ip_is_429() -> None:
-    assert [register(raw="{").status for _ in range(10)] == [400] * 10
+    assert [register(raw='{"email": "not-an-email"}').status for _ in range(10)] == [422] * 10
     limited = register(GOOD)
     assert (
         limited.status == 429 and limited.json["error"] == "rate_limited" and limited.headers["retry-after"]
