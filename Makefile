@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 FUNCTION_DIRS := $(shell ls -d functions/*/ 2>/dev/null | tr '\n' ':')
+export SAM_CLI_TELEMETRY := 0
 export PYTHONPATH := $(CURDIR):$(CURDIR)/layers/drop_layer:$(FUNCTION_DIRS)
 
 .PHONY: dev dev-reset test lint typecheck sam-validate unit integration e2e bench build clean
@@ -32,6 +33,9 @@ sam-validate: $(STAMP)
 
 test: lint typecheck sam-validate
 	$(BIN)/python -m pytest
+
+unit integration e2e: $(STAMP)
+	$(BIN)/python -m pytest tests/$@
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/list_scaling.py
