@@ -7,6 +7,9 @@ import unicodedata
 
 _TAG_OR_SCRIPT = re.compile(r"<[^>]*>|javascript:|on\w+\s*=", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Lone surrogates: valid as JSON escapes ("\\ud800") but not Unicode text, so not storable as UTF-8.
+# pydantic refuses them in a plain `str` field, but lets them through a `str | None` one.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def validate_name(value: str) -> str:
@@ -18,11 +21,13 @@ def validate_name(value: str) -> str:
         raise ValueError("must contain at least one letter")
     if _TAG_OR_SCRIPT.search(name) or "<" in name or ">" in name or _CONTROL.search(name):
         raise ValueError("must not contain HTML, script or control characters")
+    if _SURROGATE.search(name):
+        raise ValueError("must be valid Unicode text")
     return name
 
 
 def sanitize_text(value: str, max_length: int) -> str:
-    """Strip tags and control characters, collapse whitespace, cap the length."""
-    text = _TAG_OR_SCRIPT.sub("", unicodedata.normalize("NFC", value))
+    """Strip tags, control characters and lone surrogates, collapse whitespace, cap the length."""
+    text = _TAG_OR_SCRIPT.sub("", unicodedata.normalize("NFC", _SURROGATE.sub("", value)))
     text = _CONTROL.sub(" ", text).replace("<", "").replace(">", "")
     return " ".join(text.split())[:max_length]

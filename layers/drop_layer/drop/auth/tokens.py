@@ -14,6 +14,7 @@ import jwt
 
 from drop.auth.keys import current_key, key_for
 from drop.errors import Unauthorized
+from drop.ids import looks_like_id
 
 WEB_TTL = timedelta(hours=24)
 MOBILE_TTL = timedelta(days=7)
@@ -63,11 +64,21 @@ def verify_token(token: str) -> TokenClaims:
         )
     except jwt.PyJWTError as exc:
         raise Unauthorized("Invalid or expired token") from exc
-    if not isinstance(claims.get("sid"), str) or not isinstance(claims.get("sub"), str):
+    # Only a holder of the key can get here with odd claims, but they must still fail as a 401, not a 500:
+    # `sid`/`sub` go into SQL (Postgres refuses NUL and lone surrogates) and `exp` into a datetime.
+    if not _is_id(claims.get("sid"), "ses") or not _is_id(claims.get("sub"), "usr"):
         raise Unauthorized("Invalid token")
+    try:
+        expires_at = datetime.fromtimestamp(int(claims["exp"]), UTC)
+    except (OverflowError, OSError, ValueError) as exc:  # a year past 9999
+        raise Unauthorized("Invalid token") from exc
     return TokenClaims(
         user_id=claims["sub"],
         session_id=claims["sid"],
         role=str(claims.get("role", "user")),
-        expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
+        expires_at=expires_at,
     )
+
+
+def _is_id(value: Any, prefix: str) -> bool:
+    return isinstance(value, str) and looks_like_id(value, prefix)

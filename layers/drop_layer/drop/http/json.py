@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any
 
@@ -74,6 +74,16 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _decimal_from_json(text: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except InvalidOperation as exc:
+        # `1e9999999999999999999` is valid JSON, but its exponent does not fit a Decimal. InvalidOperation
+        # is an ArithmeticError, not a ValueError, so without this it escaped every caller as a 500.
+        raise ValueError("number out of range") from exc
+
+
 def loads(text: str | bytes) -> Any:
-    """Parse JSON with every non-integer number as Decimal; NaN/Infinity are rejected."""
-    return json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+    """Parse JSON with every non-integer number as Decimal; NaN/Infinity and unrepresentable numbers are
+    rejected with ValueError."""
+    return json.loads(text, parse_float=_decimal_from_json, parse_constant=_reject_constant)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
@@ -12,7 +13,6 @@ from pydantic import (
     ConfigDict,
     Field,
     StrictStr,
-    StringConstraints,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -23,8 +23,19 @@ from drop.money import SEND_CURRENCY
 TransactionType = Literal["remittance", "qr_payment"]
 TransactionStatus = Literal["processing", "completed", "failed"]
 
-# Ids are short tokens; anything longer is garbage that must not reach SQL as a lookup.
-Id = Annotated[StrictStr, StringConstraints(min_length=1, max_length=64)]
+_ID = re.compile(r"[\x21-\x7e]{1,64}")
+
+
+def _id(value: str) -> str:
+    # Ids are short printable-ASCII tokens; anything else is garbage that must not reach SQL as a lookup.
+    # pydantic lets a NUL through (and a lone surrogate, in a `StrictStr | None` field); Postgres refuses
+    # both with a DataError, which was a 500. An unknown but well-formed id is still the service's 404.
+    if not _ID.fullmatch(value):
+        raise PydanticCustomError("invalid_id", "must be an id of 1-64 printable ASCII characters")
+    return value
+
+
+Id = Annotated[StrictStr, AfterValidator(_id)]
 
 
 def _send_currency(value: str | None) -> str:

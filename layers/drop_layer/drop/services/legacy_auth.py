@@ -78,7 +78,9 @@ def _password_matches(password: str, stored: str | None) -> bool:
 
 
 def login(body: LoginIn) -> tuple[LoggedInOut, IssuedSession]:
-    user = users_repo.find_password_user(body.email)
+    # Postgres text cannot hold NUL, so no account has such an e-mail; asking would be a DataError (a 500).
+    # It is an unknown e-mail like any other: the same bcrypt work, the same 401.
+    user = users_repo.find_password_user(body.email) if "\x00" not in body.email else None
     if not _password_matches(body.password, user["password_hash"] if user else None) or user is None:
         raise Unauthorized(INVALID_CREDENTIALS)
     with get_db().transaction() as cur:
