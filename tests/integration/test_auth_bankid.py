@@ -407,3 +407,18 @@ def test_the_callback_without_bankid_configuration_is_401_not_500(
     reset_settings()
     before = counts()
     _assert_nothing_created(bankid.callback(query, state_cookie).status, 401, before)
+
+
+def test_a_response_naming_another_issuer_is_401_and_creates_nothing(bankid: BankIdDriver) -> None:
+    # Given a genuine code and state, but the response claims another issuer (RFC 9207 mix-up)
+    query, state_cookie = bankid.begin()
+    before = counts()
+    # When the callback arrives / Then it is refused before the code is ever exchanged
+    response = bankid.callback({**query, "iss": "https://evil.example"}, state_cookie)
+    _assert_nothing_created(response.status, 401, before)
+
+
+def test_a_response_naming_our_issuer_signs_in(bankid: BankIdDriver) -> None:
+    query, state_cookie = bankid.begin()
+    response = bankid.callback({**query, "iss": bankid.provider.issuer}, state_cookie)
+    assert response.status == 302, response.raw_body

@@ -101,6 +101,10 @@ def complete_bankid_login(
         raise BadRequest("This sign-in has expired or was already used. Please start again.")
 
     client = _client_for_callback()
+    returned_issuers = query.get("iss") or []
+    if any(iss.rstrip("/") != client.config.issuer.rstrip("/") for iss in returned_issuers):
+        # RFC 9207: a response naming another issuer is a mix-up attempt; never send it our code verifier.
+        raise Unauthorized(SIGN_IN_FAILED)
     try:
         id_token = client.exchange_code(
             code=code, code_verifier=flow["code_verifier"], redirect_uri=redirect_uri
