@@ -6,13 +6,12 @@ of it still overlaps the last 60 seconds, which approximates a sliding window wi
 
 from __future__ import annotations
 
-import math
 from datetime import datetime
 
 from drop.db import get_db
 from drop.errors import RateLimited
 
-WINDOW_SECONDS = 60
+WINDOW_MS = 60_000  # integer milliseconds: the limiter does exact integer arithmetic, no floats
 
 _HIT = """
 WITH hit AS (
@@ -23,7 +22,7 @@ WITH hit AS (
 )
 SELECT hit.count AS current,
        coalesce(prev.count, 0) AS previous,
-       extract(epoch FROM now() - hit.window_start)::float8 AS elapsed
+       (extract(epoch FROM now() - hit.window_start) * 1000)::bigint AS elapsed_ms
 FROM hit
 LEFT JOIN rate_limits prev
        ON prev.bucket = %(bucket)s AND prev.window_start = hit.window_start - interval '60 seconds'
@@ -33,7 +32,7 @@ LEFT JOIN rate_limits prev
 _PEEK = """
 SELECT coalesce(sum(count) FILTER (WHERE window_start = w.start), 0) AS current,
        coalesce(sum(count) FILTER (WHERE window_start = w.start - interval '60 seconds'), 0) AS previous,
-       extract(epoch FROM now() - w.start)::float8 AS elapsed
+       (extract(epoch FROM now() - w.start) * 1000)::bigint AS elapsed_ms
 FROM (SELECT date_bin('60 seconds', now(), timestamptz 'epoch') AS start) w
 LEFT JOIN rate_limits r
        ON r.bucket = %(bucket)s AND r.window_start IN (w.start, w.start - interval '60 seconds')
@@ -51,7 +50,7 @@ def hit(bucket: str, limit: int) -> None:
     """Count one request against `bucket`; raise RateLimited once more than `limit` fall in a minute."""
     row = get_db().fetch_one(_HIT, {"bucket": bucket})
     assert row is not None
-    _enforce(int(row["current"]), int(row["previous"]), float(row["elapsed"]), limit)
+    _enforce(int(row["current"]), int(row["previous"]), int(row["elapsed_ms"]), limit)
 
 
 def check(bucket: str, limit: int) -> None:
@@ -61,23 +60,24 @@ def check(bucket: str, limit: int) -> None:
     """
     row = get_db().fetch_one(_PEEK, {"bucket": bucket})
     assert row is not None
-    _enforce(int(row["current"]) + 1, int(row["previous"]), float(row["elapsed"]), limit)
+    _enforce(int(row["current"]) + 1, int(row["previous"]), int(row["elapsed_ms"]), limit)
 
 
 def record(bucket: str) -> None:
     get_db().execute(_RECORD, {"bucket": bucket})
 
 
-def _enforce(current: int, previous: int, elapsed: float, limit: int) -> None:
-    overlap = max(0.0, 1.0 - elapsed / WINDOW_SECONDS)
-    if current + previous * overlap <= limit:
+def _enforce(current: int, previous: int, elapsed_ms: int, limit: int) -> None:
+    """Allow while current + previous * (share of the previous window inside the last minute) <= limit."""
+    remaining_ms = WINDOW_MS - min(max(elapsed_ms, 0), WINDOW_MS)
+    if current * WINDOW_MS + previous * remaining_ms <= limit * WINDOW_MS:
         return
     if current > limit or previous == 0:
-        retry_after = WINDOW_SECONDS - elapsed
+        retry_ms = remaining_ms
     else:
-        # Seconds until enough of the previous window has slid out of the last minute.
-        retry_after = WINDOW_SECONDS * (1 - (limit - current) / previous) - elapsed
-    raise RateLimited(math.ceil(max(1.0, retry_after)))
+        # Until enough of the previous window slid out: previous * (remaining - t) <= (limit - current) * W
+        retry_ms = remaining_ms - (limit - current) * WINDOW_MS // previous
+    raise RateLimited(max(1, -(-retry_ms // 1000)))
 
 
 def purge_before(cutoff: datetime) -> int:

@@ -65,11 +65,30 @@ _INSERT_COLUMNS = (
 )
 
 
-def insert(cur: Cursor, values: dict[str, Any]) -> dict[str, Any]:
-    """Insert one transaction (every column of `_INSERT_COLUMNS` given) and return the stored row.
+# Columns a new transaction may leave out: each kind fills only what concerns it.
+_OPTIONAL_COLUMNS = dict.fromkeys(
+    (
+        "receive_amount",
+        "receive_currency",
+        "exchange_rate",
+        "recipient_id",
+        "recipient_name",
+        "recipient_country",
+        "merchant_id",
+        "merchant_name",
+        "eta",
+        "quote_id",
+        "idempotency_key",
+    )
+)
 
-    One created `completed` (an instant QR payment) completes at the very instant it is created.
+
+def insert_new(cur: Cursor, values: dict[str, Any]) -> dict[str, Any]:
+    """Insert a transaction with its first history event and its list counters; return the stored row.
+
+    A transaction created `completed` (an instant QR payment) completes at the very instant it is created.
     """
+    values = {**_OPTIONAL_COLUMNS, **values}
     columns = ", ".join(_INSERT_COLUMNS)
     placeholders = ", ".join(f"%({name})s" for name in _INSERT_COLUMNS)
     cur.execute(
@@ -79,6 +98,8 @@ def insert(cur: Cursor, values: dict[str, Any]) -> dict[str, Any]:
     )
     row = cur.fetchone()
     assert row is not None
+    add_event(cur, row["id"], None, row["status"])
+    count_new(cur, user_id=row["user_id"], type=row["type"], status=row["status"])
     return dict(row)
 
 

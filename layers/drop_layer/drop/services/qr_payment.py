@@ -44,7 +44,7 @@ def _create(user: AuthUser, request: QrPaymentIn, claim: idempotency.Claim | Non
         # (its dashboard shows netRevenue = revenue - fees).
         if bank_accounts.debit(cur, account_id=account["id"], user_id=user.id, amount=amount) is None:
             raise PaymentRequired("The account balance does not cover the amount")
-        tx = tx_repo.insert(
+        tx = tx_repo.insert_new(
             cur,
             {
                 "id": new_id("tx_qr"),
@@ -53,27 +53,16 @@ def _create(user: AuthUser, request: QrPaymentIn, claim: idempotency.Claim | Non
                 "status": "completed",
                 "send_amount": amount,
                 "send_currency": SEND_CURRENCY,
-                "receive_amount": None,
-                "receive_currency": None,
-                "exchange_rate": None,
                 "fee": qr_fee(amount),
                 "fee_percent": QR_FEE_PERCENT,
                 "total": amount,
                 "debited_amount": amount,
-                "recipient_id": None,
-                "recipient_name": None,
-                "recipient_country": None,
                 "merchant_id": merchant["id"],
                 "merchant_name": merchant["business_name"],
                 "bank_account_id": account["id"],
                 "from_account": account["bank_name"],
-                "eta": None,
-                "quote_id": None,
-                "idempotency_key": None,  # see services.remittance: the claim is the guarantee
             },
         )
-        tx_repo.add_event(cur, tx["id"], None, "completed")
-        tx_repo.count_new(cur, user_id=user.id, type="qr_payment", status="completed")
         counters.bump(cur, merchant["id"], ["qr_payments"], 1)
         notifications.insert(
             cur,

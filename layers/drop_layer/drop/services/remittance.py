@@ -91,7 +91,7 @@ def _create(user: AuthUser, request: RemittanceIn, claim: idempotency.Claim | No
 
         if bank_accounts.debit(cur, account_id=account["id"], user_id=user.id, amount=terms.total) is None:
             raise PaymentRequired("The account balance does not cover the amount plus the fee")
-        tx = tx_repo.insert(
+        tx = tx_repo.insert_new(
             cur,
             {
                 "id": new_id("tx_rem"),
@@ -110,22 +110,17 @@ def _create(user: AuthUser, request: RemittanceIn, claim: idempotency.Claim | No
                 "recipient_id": recipient["id"],
                 "recipient_name": recipient["name"],
                 "recipient_country": recipient["country"],
-                "merchant_id": None,
-                "merchant_name": None,
                 "bank_account_id": account["id"],
                 "from_account": account["bank_name"],
                 "eta": terms.eta,
                 "quote_id": request.quote_id,
-                # Not copied: a key may be used again once it expires (24 h), and the unique
-                # (user_id, idempotency_key) would then refuse the new payment. The claim guarantees
-                # one payment per live key on its own.
-                "idempotency_key": None,
+                # idempotency_key is not copied: a key may be used again once it expires (24 h), and the
+                # unique (user_id, idempotency_key) would then refuse the new payment. The claim
+                # guarantees one payment per live key on its own.
             },
         )
-        tx_repo.add_event(cur, tx["id"], None, "processing")
         payload = {"transactionId": tx["id"]}
         outbox_id = outbox_repo.insert(cur, outbox.SETTLEMENT_TOPIC, payload)
-        tx_repo.count_new(cur, user_id=user.id, type="remittance", status="processing")
         if request.quote_id is not None:
             quotes.mark_used(cur, request.quote_id)
         outcome = idempotency.Outcome(201, idempotency.response_body(_out(tx)))
